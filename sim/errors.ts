@@ -53,10 +53,10 @@ export class StatusError extends Error {
     // kube omits an empty details object (e.g. the 401 body has none).
     if (this.details && Object.keys(this.details).length > 0) {
       const d: StatusDetails = {};
-      if (this.details.name !== undefined) d.name = this.details.name;
+      if (this.details.name) d.name = this.details.name; // omitempty: an unnamed 422 has no name
       if (this.details.group) d.group = this.details.group;
-      if (this.details.kind !== undefined) d.kind = this.details.kind;
-      if (this.details.uid !== undefined) d.uid = this.details.uid;
+      if (this.details.kind) d.kind = this.details.kind;
+      if (this.details.uid) d.uid = this.details.uid;
       if (this.details.causes) d.causes = this.details.causes;
       if (this.details.retryAfterSeconds !== undefined) d.retryAfterSeconds = this.details.retryAfterSeconds;
       s.details = d;
