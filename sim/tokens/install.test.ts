@@ -1,6 +1,5 @@
 // Integration tests of the token module through the demo cluster's real HTTPS API: client-node
 // 1.4.0, real kubectl, and an independent node:crypto verifier against the served JWKS.
-import './test-reflect-polyfill';
 import { execFile } from 'node:child_process';
 import { createPublicKey, verify as cryptoVerify, type JsonWebKey } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
