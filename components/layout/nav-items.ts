@@ -1,0 +1,15 @@
+// The dashboard's areas. `ready: false` ones render as disabled "soon" items until their page exists.
+export interface NavItem {
+  href: string;
+  label: string;
+  ready: boolean;
+}
+
+export const NAV_ITEMS: NavItem[] = [
+  { href: '/', label: 'Overview', ready: true },
+  { href: '/tokens', label: 'Tokens', ready: false },
+  { href: '/issuer', label: 'Issuer', ready: false },
+  { href: '/rollout', label: 'Rollout', ready: false },
+  { href: '/restart', label: 'Restart', ready: false },
+  { href: '/projected-volumes', label: 'Projected volumes', ready: false },
+];
