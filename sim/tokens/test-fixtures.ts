@@ -2,9 +2,11 @@
 // object getter, so the pure token logic can be tested without a running demo cluster.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ObjLike, TokenObjectGetter } from './issue';
 
-export const VECTORS = '/work/shared/reference/vectors';
+// shared/ sits beside the repository, on developers' machines and in CI alike.
+export const VECTORS = process.env.BTD_VECTORS_DIR ?? fileURLToPath(new URL('../../../shared/reference/vectors', import.meta.url));
 
 export function vector(rel: string): string {
   return readFileSync(join(VECTORS, rel), 'utf8');
