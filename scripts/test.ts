@@ -7,8 +7,18 @@ interface Step {
   script: string;
   /** Pulls "12 passed"-style counts out of the step's output. */
   counts?: (out: string) => string | undefined;
+  /** How many tests passed, failed and were skipped, for the closing line. */
+  tally?: (out: string) => Tally;
   needs?: string[];
 }
+
+interface Tally {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const num = (re: RegExp, out: string) => Number(re.exec(out)?.[1] ?? 0);
 
 // eslint-disable-next-line no-control-regex
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');
@@ -23,6 +33,10 @@ const STEPS: Step[] = [
       const tests = /\n\s*Tests\s+([^\n]+)/.exec(out)?.[1]?.trim();
       return tests ? `tests: ${tests}${files ? `; files: ${files}` : ''}` : undefined;
     },
+    tally: (out) => {
+      const line = /\n\s*Tests\s+([^\n]+)/.exec(out)?.[1] ?? '';
+      return { passed: num(/(\d+) passed/, line), failed: num(/(\d+) failed/, line), skipped: num(/(\d+) skipped/, line) };
+    },
   },
   { name: 'build', script: 'build' },
   {
@@ -33,6 +47,11 @@ const STEPS: Step[] = [
       const parts = [...out.matchAll(/^\s*(\d+) (passed|failed|flaky|skipped|did not run)/gm)].map((m) => `${m[1]} ${m[2]}`);
       return parts.length ? parts.join(', ') : undefined;
     },
+    tally: (out) => ({
+      passed: num(/^\s*(\d+) passed/m, out),
+      failed: num(/^\s*(\d+) failed/m, out),
+      skipped: num(/^\s*(\d+) skipped/m, out),
+    }),
   },
 ];
 
@@ -55,6 +74,7 @@ function runScript(script: string): Promise<{ code: number; out: string }> {
 async function main(): Promise<number> {
   const only = process.argv.slice(2);
   const results: { name: string; status: 'PASS' | 'FAIL' | 'SKIP'; secs: number; detail: string }[] = [];
+  const total: Tally = { passed: 0, failed: 0, skipped: 0 };
   const failed = new Set<string>();
   for (const step of STEPS) {
     if (only.length && !only.includes(step.name)) continue;
@@ -69,6 +89,12 @@ async function main(): Promise<number> {
     const { code, out } = await runScript(step.script);
     const secs = (Date.now() - t0) / 1000;
     if (code !== 0) failed.add(step.name);
+    const t = step.tally?.(out);
+    if (t) {
+      total.passed += t.passed;
+      total.failed += t.failed;
+      total.skipped += t.skipped;
+    }
     results.push({ name: step.name, status: code === 0 ? 'PASS' : 'FAIL', secs, detail: step.counts?.(out) ?? (code === 0 ? '' : `exit ${code}`) });
   }
   const w = Math.max(...results.map((r) => r.name.length), 4);
@@ -78,6 +104,8 @@ async function main(): Promise<number> {
   }
   const bad = results.filter((r) => r.status !== 'PASS');
   console.log(bad.length ? `\nFAILED: ${bad.map((r) => r.name).join(', ')}` : '\nAll test steps passed.');
+  // The plain closing line CI reads: every unit and e2e test counted once.
+  console.log(`tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
   return bad.length ? 1 : 0;
 }
 
