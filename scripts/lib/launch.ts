@@ -8,18 +8,10 @@ import { buildNeeded } from './build';
 import { describeKubeconfig } from './kubeconfig';
 import { chooseCluster, type ClusterChoice, type LaunchOptions } from './options';
 import { assertPortFree } from './ports';
+import type { DemoCluster } from '../../sim/index';
 
 /** The parts of sim's DemoCluster the launcher and tests use. */
-export interface DemoHandle {
-  url: string;
-  port: number;
-  dataDir: string;
-  kubeconfigPath: string;
-  adminToken: string;
-  viewerToken: string;
-  caPem: string;
-  close(): Promise<void>;
-}
+export type DemoHandle = Pick<DemoCluster, 'url' | 'port' | 'dataDir' | 'kubeconfigPath' | 'adminToken' | 'viewerToken' | 'caPem' | 'close'>;
 
 export interface ClusterDescription {
   kind: ClusterChoice;
