@@ -7,6 +7,8 @@ const nextConfig = {
   // The SSE routes stream; compression would buffer them.
   compress: false,
   typedRoutes: false,
+  // Separate build folders let two checkouts' builds (or a build and a running server) coexist.
+  distDir: process.env.BTD_DIST_DIR || '.next',
   // Security headers on every response, static assets included; proxy.ts adds the nonce-based CSP
   // (and the same headers) on everything it matches.
   async headers() {

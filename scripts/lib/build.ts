@@ -21,9 +21,14 @@ function newestMtime(p: string): number {
   return newest;
 }
 
-/** Why a build is needed, or null when .next is up to date. */
+/** The production build folder (next.config.js reads the same variable). */
+export function distDir(root: string): string {
+  return path.join(root, process.env.BTD_DIST_DIR || '.next');
+}
+
+/** Why a build is needed, or null when the build folder is up to date. */
 export function buildNeeded(root: string): string | null {
-  const idFile = path.join(root, '.next', 'BUILD_ID');
+  const idFile = path.join(distDir(root), 'BUILD_ID');
   let built: number;
   try {
     built = fs.statSync(idFile).mtimeMs;

@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildNeeded } from './build';
+import { buildNeeded, distDir } from './build';
 import { describeKubeconfig } from './kubeconfig';
 import { chooseCluster, type ClusterChoice, type LaunchOptions } from './options';
 import { assertPortFree } from './ports';
@@ -91,7 +91,7 @@ export async function ensureBuild(opts: Pick<LaunchOptions, 'root' | 'build'>, i
   const why = opts.build === 'always' ? 'rebuild requested' : buildNeeded(opts.root);
   if (!why) return;
   if (opts.build === 'never') {
-    if (!fs.existsSync(path.join(opts.root, '.next', 'BUILD_ID'))) throw new Error('There is no production build and --no-build was given. Run `npm run build`.');
+    if (!fs.existsSync(path.join(distDir(opts.root), 'BUILD_ID'))) throw new Error('There is no production build and --no-build was given. Run `npm run build`.');
     io.log(`Note: the build may be stale (${why}); not rebuilding because of --no-build.`);
     return;
   }
