@@ -10,7 +10,8 @@ import { freePort } from '../scripts/lib/ports';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export default async function globalSetup(_config: FullConfig): Promise<() => Promise<void>> {
-  const dataDir = path.join(root, '.data', 'e2e');
+  // BTD_E2E_DATA_DIR lets two e2e runs on one machine keep their demo clusters apart.
+  const dataDir = process.env.BTD_E2E_DATA_DIR || path.join(root, '.data', 'e2e');
   fs.mkdirSync(dataDir, { recursive: true });
   const port = await freePort();
   const launched = await launch(
