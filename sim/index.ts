@@ -14,6 +14,7 @@ import { Store, type StoreOptions } from './store';
 import { installOperator } from './operator/install';
 import { installRbac } from './rbac/install';
 import { installTokens } from './tokens/install';
+import { installWorkloads, type WorkloadsHandle } from './workloads/install';
 
 export interface DemoClusterOptions {
   dataDir?: string; // default ".data/demo"
@@ -43,6 +44,8 @@ export interface DemoCluster {
   /** --service-account-issuer values the kube-apiserver serves now; the first one signs. */
   serviceAccountIssuers: () => string[];
   apiServerUrl: string;
+  /** Set by installWorkloads: node faults such as keepNodeDown. */
+  workloads?: WorkloadsHandle;
   close(): Promise<void>;
 }
 
@@ -83,6 +86,7 @@ async function installModules(c: DemoCluster, quiet: boolean) {
     ['rbac', installRbac],
     ['tokens', installTokens],
     ['operator', installOperator],
+    ['workloads', installWorkloads],
   ];
   for (const [name, install] of modules) {
     await install(c);

@@ -6,6 +6,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
 import type { K8sObject, Store } from './store';
+import { apiAccessVolume } from './workloads/admission';
+
+const CONTROL_PLANE_PLACEMENT = {
+  nodeSelector: { 'node-role.kubernetes.io/master': '' },
+  tolerations: [{ key: 'node-role.kubernetes.io/master', operator: 'Exists', effect: 'NoSchedule' }],
+};
+
+const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+function randomSuffix(): string {
+  const b = randomBytes(5);
+  return Array.from(b, (x) => SUFFIX_ALPHABET[x % SUFFIX_ALPHABET.length]).join('');
+}
 
 export interface SeedOptions {
   nodes?: number; // total, 3 of them control plane (default 6)
@@ -181,6 +193,8 @@ export function buildSeed(nowMs: number, opts: SeedOptions = {}): SeedItem[] {
     }
   }
   add('serviceaccounts', sa('build-robot', 'default', installed + 2 * DAY));
+  // The DNS DaemonSet's pods run as openshift-dns/dns, as on OpenShift.
+  add('serviceaccounts', sa('dns', 'openshift-dns', installed));
 
   function sa(name: string, namespace: string, created: number): K8sObject {
     return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace, uid: randomUUID(), creationTimestamp: iso(created) } } as K8sObject;
@@ -208,7 +222,11 @@ export function buildSeed(nowMs: number, opts: SeedOptions = {}): SeedItem[] {
     priorityClassName?: string;
     annotations?: Record<string, string>;
     serviceAccountName?: string;
+    /** Mirror (static) pods get no service account token volume. */
+    mirror?: boolean;
+    placement?: typeof CONTROL_PLANE_PLACEMENT;
   }): K8sObject {
+    const apiVolume = p.mirror ? undefined : `kube-api-access-${randomSuffix()}`;
     const ip = p.hostNetwork ? nodeInfo.get(p.node)!.ip : podIp(p.node);
     const hostIp = nodeInfo.get(p.node)!.ip;
     const started = iso(p.created + 2000);
@@ -234,7 +252,10 @@ export function buildSeed(nowMs: number, opts: SeedOptions = {}): SeedItem[] {
           terminationMessagePath: '/dev/termination-log',
           terminationMessagePolicy: 'FallbackToLogsOnError',
           imagePullPolicy: 'IfNotPresent',
+          ...(apiVolume ? { volumeMounts: [{ name: apiVolume, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] } : {}),
         })),
+        ...(apiVolume ? { volumes: [apiAccessVolume(apiVolume)] } : {}),
+        ...(p.placement?.nodeSelector ? { nodeSelector: p.placement.nodeSelector } : {}),
         restartPolicy: 'Always',
         terminationGracePeriodSeconds: 30,
         dnsPolicy: p.hostNetwork ? 'ClusterFirstWithHostNet' : 'ClusterFirst',
@@ -245,6 +266,7 @@ export function buildSeed(nowMs: number, opts: SeedOptions = {}): SeedItem[] {
         securityContext: {},
         schedulerName: 'default-scheduler',
         tolerations: [
+          ...(p.placement?.tolerations ?? []),
           { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
           { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
         ],
@@ -296,6 +318,8 @@ export function buildSeed(nowMs: number, opts: SeedOptions = {}): SeedItem[] {
         securityContext: {},
         schedulerName: 'default-scheduler',
         ...(d.priorityClassName ? { priorityClassName: d.priorityClassName } : {}),
+        // Control-plane operators stay on masters when their pods are recreated, as on OpenShift.
+        ...(d.pool === controlPlane ? CONTROL_PLANE_PLACEMENT : {}),
       },
     };
     const hash = templateHash(`${d.namespace}/${d.name}/${d.image}`);
@@ -354,6 +378,7 @@ export function buildSeed(nowMs: number, opts: SeedOptions = {}): SeedItem[] {
         labels: { ...tplLabels, 'pod-template-hash': hash },
         owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rsName, uid: rsUid },
         node: nextNode(d.pool),
+        placement: d.pool === controlPlane ? CONTROL_PLANE_PLACEMENT : undefined,
         containers,
         created: d.created + 5000,
         priorityClassName: d.priorityClassName,
@@ -428,6 +453,7 @@ export function buildSeed(nowMs: number, opts: SeedOptions = {}): SeedItem[] {
         'target.workload.openshift.io/management': '{"effect": "PreferredDuringScheduling"}',
       },
       owner: { apiVersion: 'v1', kind: 'Node', name: node, uid: '' },
+      mirror: true,
       node,
       containers: ['kube-apiserver', 'kube-apiserver-cert-syncer', 'kube-apiserver-cert-regeneration-controller', 'kube-apiserver-insecure-readyz', 'kube-apiserver-check-endpoints'].map((c) => ({ name: c, image: 'quay.io/openshift-release-dev/ocp-v4.0-art-dev@sha256:c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00' })),
       created: revisionAt + controlPlane.indexOf(node) * 8 * 60_000,
