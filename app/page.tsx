@@ -1,10 +1,16 @@
-// Overview: the cluster's nodes with role, Ready state and kubelet version, read through lib/k8s.
+// Overview: the service account issuer, the kube-apiserver rollout, open warnings after an issuer
+// change, and the cluster's nodes with role, Ready state and kubelet version, read through lib/k8s.
 import type { Metadata } from 'next';
 import { ClusterProblem } from '@/components/layout/cluster-problem';
 import { NodeSummary, summaryText } from '@/components/nodes/node-summary';
 import { NodeTable } from '@/components/nodes/node-table';
+import { OverviewIssuer } from '@/components/rollout/overview-issuer';
+import { OverviewRollout } from '@/components/rollout/overview-rollout';
+import { OverviewWarnings, type OverviewWarningsProps } from '@/components/rollout/overview-warnings';
 import { redirectIfSessionRejected, requireSession } from '@/lib/auth/guard';
 import { clusterTarget, getClusterStatus, listNodes, summarizeNodes, toClusterError, type ClusterError, type NodeDto } from '@/lib/k8s';
+import { readIssuerState } from '@/lib/k8s/issuer';
+import { clusterClockFor, countPodsStartedBefore, getRollout, issuerChangedAt, type ClusterClockSample, type OldPodCount, type RolloutDto } from '@/lib/k8s/rollout';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Overview' };
@@ -27,8 +33,18 @@ export default async function OverviewPage() {
     if (session.kind === 'token') await redirectIfSessionRejected(failure, '/');
     return <ClusterProblem error={failure!.info()} target={clusterTarget()} />;
   }
-  const summary = summarizeNodes(nodes);
   const info = status.info;
+  const summary = summarizeNodes(nodes);
+  const [rollout, configuredIssuer] = await Promise.all([
+    rolloutSection(kubeConfig, session.sid),
+    // The issuer the Authentication object asks for (lib/k8s/issuer); the card notes when it is not active yet.
+    info.flavor === 'openshift'
+      ? readIssuerState(kubeConfig, { flavor: 'openshift' }).then(
+          (st) => st.currentIssuer,
+          () => null,
+        )
+      : Promise.resolve(null),
+  ]);
   const platform =
     info.flavor === 'openshift' ? `OpenShift${info.openshiftVersion ? ` ${info.openshiftVersion}` : ''}` : 'Kubernetes';
 
@@ -41,6 +57,19 @@ export default async function OverviewPage() {
           {info.kubernetesVersion || 'version unknown'}.
         </p>
       </div>
+      {rollout.warnings && <OverviewWarnings {...rollout.warnings} />}
+      {rollout.dto ? (
+        <div className="grid gap-4 lg:grid-cols-2">
+          <OverviewIssuer dto={rollout.dto} clock={rollout.clock} configured={configuredIssuer} />
+          <OverviewRollout dto={rollout.dto} />
+        </div>
+      ) : (
+        rollout.note && (
+          <p data-testid="overview-rollout-note" className="text-sm text-slate-600">
+            {rollout.note}
+          </p>
+        )
+      )}
       <section aria-labelledby="nodes-title" className="space-y-3">
         <h2 id="nodes-title" className="text-lg font-semibold">
           Nodes
@@ -50,4 +79,45 @@ export default async function OverviewPage() {
       </section>
     </div>
   );
+}
+
+/** The previous issuer's trust counts as "ending soon" below this many hours (cluster time). */
+const SOON_HOURS = 6;
+
+/**
+ * The issuer and rollout cards and the warnings. A failure here (e.g. a user who may not read the
+ * KubeAPIServer) becomes a one-line note, never a broken overview.
+ */
+async function rolloutSection(
+  kubeConfig: Parameters<typeof getRollout>[0]['kubeConfig'],
+  sid: string,
+): Promise<{ dto: RolloutDto | null; clock: ClusterClockSample | null; warnings: OverviewWarningsProps | null; note?: string }> {
+  let dto: RolloutDto | null;
+  try {
+    dto = await getRollout({ kubeConfig });
+  } catch (err) {
+    return { dto: null, clock: null, warnings: null, note: `The kube-apiserver rollout could not be read: ${toClusterError(err).message}` };
+  }
+  if (!dto) return { dto: null, clock: null, warnings: null, note: 'No KubeAPIServer operator resource: the issuer rollout views are for OpenShift.' };
+  const clock = await clusterClockFor(kubeConfig, dto);
+  const prev = dto.previousIssuer;
+  const changedAt = issuerChangedAt(dto);
+  const clusterNow = clock?.clusterNow ? Date.parse(clock.clusterNow) : Date.now();
+  if (!prev?.expirationTime || !changedAt || Date.parse(prev.expirationTime) <= clusterNow) return { dto, clock, warnings: null };
+  let oldPods: OldPodCount | { error: string } | null;
+  try {
+    oldPods = await countPodsStartedBefore(kubeConfig, changedAt, { cacheKey: sid, maxPods: 20_000 });
+  } catch (err) {
+    oldPods = { error: toClusterError(err).message };
+  }
+  const warnings: OverviewWarningsProps = {
+    previous: prev,
+    changedAt,
+    oldPods,
+    endingSoon: Date.parse(prev.expirationTime) - clusterNow < SOON_HOURS * 3600_000,
+    soonHours: SOON_HOURS,
+    clock,
+    nodeNames: dto.nodes.map((n) => n.nodeName),
+  };
+  return { dto, clock, warnings };
 }
