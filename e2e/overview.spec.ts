@@ -59,11 +59,14 @@ test('the header says which cluster: DEMO badge, context, server URL, OpenShift 
   await expect(header.getByTestId('cluster-flavor')).toContainText(version.gitVersion);
 });
 
-test('navigation: Overview is current, the areas to come are disabled and marked soon', async ({ page }) => {
+test('navigation: Overview is current, the built areas are links, the areas to come are disabled and marked soon', async ({ page }) => {
   await page.goto('/');
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
-  for (const label of ['Tokens', 'Issuer', 'Rollout', 'Restart', 'Projected volumes']) {
+  for (const [label, href] of [['Tokens', '/tokens'], ['Issuer', '/issuer'], ['Rollout', '/rollout'], ['Projected volumes', '/projected']]) {
+    await expect(nav.getByRole('link', { name: label })).toHaveAttribute('href', href!);
+  }
+  for (const label of ['Restart']) {
     const item = nav.locator('[aria-disabled="true"]', { hasText: label });
     await expect(item).toBeVisible();
     await expect(item).toContainText('soon');

@@ -7,9 +7,9 @@ export interface NavItem {
 
 export const NAV_ITEMS: NavItem[] = [
   { href: '/', label: 'Overview', ready: true },
-  { href: '/tokens', label: 'Tokens', ready: false },
-  { href: '/issuer', label: 'Issuer', ready: false },
-  { href: '/rollout', label: 'Rollout', ready: false },
+  { href: '/tokens', label: 'Tokens', ready: true },
+  { href: '/issuer', label: 'Issuer', ready: true },
+  { href: '/rollout', label: 'Rollout', ready: true },
   { href: '/restart', label: 'Restart', ready: false },
-  { href: '/projected-volumes', label: 'Projected volumes', ready: false },
+  { href: '/projected', label: 'Projected volumes', ready: true },
 ];
