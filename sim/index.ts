@@ -11,6 +11,7 @@ import { Clock } from './clock';
 import { pinnableClock, seedStore } from './seed';
 import { createApiServer, type ApiServer } from './server';
 import { Store, type StoreOptions } from './store';
+import { installFaults } from './faults/install';
 import { installOperator } from './operator/install';
 import { installRbac } from './rbac/install';
 import { installTokens } from './tokens/install';
@@ -87,6 +88,7 @@ async function installModules(c: DemoCluster, quiet: boolean) {
     ['tokens', installTokens],
     ['operator', installOperator],
     ['workloads', installWorkloads],
+    ['faults', installFaults],
   ];
   for (const [name, install] of modules) {
     await install(c);

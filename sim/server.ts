@@ -48,8 +48,11 @@ export interface ApiServer {
   setAuthorizer(a: Authorizer): void;
   handleCreate(key: string, fn: (ctx: RequestContext, body: any) => Promise<unknown> | unknown): void;
   handleSubresource(key: string, sub: string, method: string, fn: (ctx: RequestContext, body: any) => Promise<SubResult>): void;
-  handlePath(method: string, path: string, fn: (ctx: RequestContext) => Promise<PathResult>, opts?: { anonymous?: boolean }): void;
+  /** `body` is the decoded JSON (or YAML) request body of POST/PUT/PATCH/DELETE, undefined when empty. */
+  handlePath(method: string, path: string, fn: (ctx: RequestContext, body?: any) => Promise<PathResult>, opts?: { anonymous?: boolean }): void;
   use(mw: Middleware): void;
+  /** Ends every open watch now (the clients see their stream end and re-watch); returns how many. */
+  dropWatches(): number;
   /** Authenticates a bearer token through the chain (null when no authenticator knows it). */
   authenticate(token: string): Promise<UserInfo | null>;
   /** The current authorizer's decision (what SelfSubjectAccessReview answers). */
@@ -198,7 +201,7 @@ export function createApiServer(deps: { store: Store; clock: Clock; tls: { key: 
   let authorizer: Authorizer = new InterimAuthorizer();
   const createHandlers = new Map<string, (ctx: RequestContext, body: any) => Promise<unknown> | unknown>();
   const subHandlers = new Map<string, (ctx: RequestContext, body: any) => Promise<SubResult>>();
-  const pathHandlers = new Map<string, { fn: (ctx: RequestContext) => Promise<PathResult>; anonymous: boolean }>();
+  const pathHandlers = new Map<string, { fn: (ctx: RequestContext, body?: any) => Promise<PathResult>; anonymous: boolean }>();
   const middlewares: Middleware[] = [];
   const sockets = new Set<Socket>();
   const openWatches = new Set<() => void>();
@@ -226,6 +229,11 @@ export function createApiServer(deps: { store: Store; clock: Clock; tls: { key: 
     },
     use(mw) {
       middlewares.push(mw);
+    },
+    dropWatches() {
+      const all = [...openWatches];
+      for (const stop of all) stop();
+      return all.length;
     },
     async authenticate(token) {
       for (const a of authenticators) {
@@ -318,7 +326,8 @@ export function createApiServer(deps: { store: Store; clock: Clock; tls: { key: 
         warnings: [],
       };
       const c = ctx;
-      // Middleware (faults, metrics) sees which resource a request is for before routing.
+      // Middleware (faults, metrics) runs after authentication and before authorization and routing,
+      // where kube's priority-and-fairness filter sits; it sees which resource a request is for.
       const target = registered ? undefined : parseResourcePath(path);
       if (target?.rt) {
         c.resource = target.rt;
@@ -365,12 +374,13 @@ export function createApiServer(deps: { store: Store; clock: Clock; tls: { key: 
     throw forbidden(msg, details);
   }
 
-  async function route(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, registered: { fn: (ctx: RequestContext) => Promise<PathResult>; anonymous: boolean } | undefined): Promise<HttpReply | undefined> {
+  async function route(ctx: RequestContext, req: IncomingMessage, res: ServerResponse, registered: { fn: (ctx: RequestContext, body?: any) => Promise<PathResult>; anonymous: boolean } | undefined): Promise<HttpReply | undefined> {
     const { method, path } = ctx;
     if (registered) {
       // Paths registered as anonymous are public to everyone (like kube's public-info-viewer paths).
       if (!PUBLIC_PATHS.has(path) && !registered.anonymous) authorizeOrThrow(ctx, { verb: method.toLowerCase(), group: '', resource: '', path });
-      const r = await registered.fn(ctx);
+      const body = method === 'GET' || method === 'HEAD' ? undefined : decodeJson(await readBody(req));
+      const r = await registered.fn(ctx, body);
       return new HttpReply(r.status, r.body, { 'Content-Type': 'application/json', ...r.headers });
     }
     const disc = discoveryRoute(method, path, { port, accept: ctx.headers.accept });
