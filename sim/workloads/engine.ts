@@ -18,6 +18,8 @@ export const STORE_KEY: Record<Kind, string> = {
   pdbs: 'poddisruptionbudgets.policy',
 };
 
+const FLUSH_SLICE_MS = 15;
+
 export class Engine {
   readonly q: TimerQueue;
   /** owner uid → pod keys "ns/name" (controller references only). */
@@ -85,13 +87,23 @@ export class Engine {
     this.flushQueued = false;
     if (this.closed) return;
     const order: Kind[] = ['deployments', 'replicasets', 'daemonsets', 'statefulsets', 'jobs', 'pdbs'];
+    // A slice of at most ~15 ms, then yield to I/O: at 2,000 Deployments one pass takes seconds,
+    // and API requests must not wait for it.
+    const until = performance.now() + FLUSH_SLICE_MS;
     for (const kind of order) {
       const s = this.dirty.get(kind);
       if (!s || s.size === 0) continue;
-      this.dirty.set(kind, new Set());
       const fn = this.reconcilers.get(kind);
-      if (!fn) continue;
+      if (!fn) {
+        s.clear();
+        continue;
+      }
       for (const k of s) {
+        if (performance.now() >= until) {
+          this.scheduleFlush();
+          return;
+        }
+        s.delete(k);
         const i = k.indexOf('/');
         try {
           fn(k.slice(0, i), k.slice(i + 1));

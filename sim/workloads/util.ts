@@ -181,6 +181,8 @@ interface QItem {
  * by a single Clock timeout re-armed for the earliest item. `budget` caps how many items run per
  * drain so a burst (100,000 pod starts) is spread instead of blocking the event loop.
  */
+const DRAIN_SLICE_MS = 15;
+
 export class TimerQueue {
   private heap: QItem[] = [];
   private seq = 0;
@@ -226,8 +228,11 @@ export class TimerQueue {
     this.armedAt = Infinity;
     if (this.closed) return;
     const now = this.clock.nowMs();
+    // Count and time both bound a drain: a burst of heavy items (100,000 seeded pods' token
+    // metadata) must not hold the event loop for longer than a frame, or list pages wait seconds.
+    const until = performance.now() + DRAIN_SLICE_MS;
     let n = 0;
-    while (this.heap.length && this.heap[0]!.at <= now && n < this.budget) {
+    while (this.heap.length && this.heap[0]!.at <= now && n < this.budget && performance.now() < until) {
       const it = this.pop()!;
       if (it.cancelled) continue;
       n++;
