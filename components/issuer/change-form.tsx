@@ -8,7 +8,7 @@ import { useRouter } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { apiFetch } from '@/components/auth/api-fetch';
 import { CommandBlock } from './command-block';
-import { checkIssuerChange, DEFAULT_ISSUER, expectedConfirmation, IMPORTANT_NOTE, patchCommands, type Finding, type TrustedIssuerEntry } from './issuer-rules';
+import { checkIssuerChange, DEFAULT_ISSUER, expectedConfirmation, IMPORTANT_NOTE, patchCommands, type Finding, type TrustedIssuerEntry } from '@/lib/issuer/rules';
 import { SpecDiff } from './spec-diff';
 
 interface Baseline {

@@ -5,7 +5,7 @@ import https from 'node:https';
 import { CoordinationV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestCluster, type TestCluster } from '../../sim/testing';
-import { changeVerdict } from '../../components/issuer/issuer-rules';
+import { changeVerdict } from '@/lib/issuer/rules';
 import { denialFromError } from './access';
 import { ClusterError } from './errors';
 import { changeIssuer, fetchDiscoveryDocument, readIssuerState, summarizeJwks } from './issuer';

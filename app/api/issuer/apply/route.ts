@@ -3,9 +3,8 @@
 // with the resourceVersion precondition, as the signed-in user. 409 → someone else changed it.
 import { jsonError, withMutation } from '@/lib/auth/guard';
 import { changeIssuer } from '@/lib/k8s/issuer';
-import { changeVerdict, expectedConfirmation } from '@/components/issuer/issuer-rules';
-import { changeResponse } from '../respond';
-import { ApplyBody } from '../schema';
+import { changeVerdict, expectedConfirmation } from '@/lib/issuer/rules';
+import { ApplyBody, changeResponse } from '@/lib/api/issuer-change';
 
 export const dynamic = 'force-dynamic';
 

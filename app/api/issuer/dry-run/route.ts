@@ -2,10 +2,9 @@
 // then sent to the API server with dryRun=All and the resourceVersion precondition; answers with
 // the spec before and after as YAML. Nothing is stored.
 import { withMutation } from '@/lib/auth/guard';
-import { changeVerdict } from '@/components/issuer/issuer-rules';
+import { changeVerdict } from '@/lib/issuer/rules';
 import { changeIssuer } from '@/lib/k8s/issuer';
-import { changeResponse } from '../respond';
-import { DryRunBody } from '../schema';
+import { changeResponse, DryRunBody } from '@/lib/api/issuer-change';
 
 export const dynamic = 'force-dynamic';
 

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkIssuer as simCheckIssuer, goUrlParseError as simParse } from '../../sim/operator/validation';
 import { syncServiceAccountIssuers } from '../../sim/operator/issuers';
-import { checkIssuer, checkIssuerChange, type CheckContext, DEFAULT_ISSUER, expectedConfirmation, goUrlParseError, patchCommands, projectTrustedList } from './issuer-rules';
+import { checkIssuer, checkIssuerChange, type CheckContext, DEFAULT_ISSUER, expectedConfirmation, goUrlParseError, patchCommands, projectTrustedList } from '@/lib/issuer/rules';
 
 const base: CheckContext = { specIssuer: '', trusted: [{ name: DEFAULT_ISSUER, expirationTime: null }], nowMs: Date.parse('2026-11-29T00:00:00Z') };
 const codes = (input: string, ctx = base) => checkIssuerChange(input, ctx).findings.map((f) => `${f.level}:${f.code}`);
