@@ -5,7 +5,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { apiFetch } from '@/components/auth/api-fetch';
 import type { CreateAccess, CreatedPod } from '@/lib/k8s/projected';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '@/components/ui/copy-button';
 import { CreatePanel } from './create-panel';
 import { DownloadButton } from './download-button';
 import { PROJECTED_CREATED_EVENT } from './events';
@@ -185,7 +185,7 @@ export function ProjectedBuilder({
               <code>{PROCEDURE_FILE_NAME}</code>
             </h3>
             <div className="flex flex-wrap gap-2">
-              <CopyButton text={yaml} label="Copy YAML" testId="copy-yaml" />
+              <CopyButton text={yaml} label="Copy YAML" testId="copy-yaml" className="px-3 py-1.5 text-sm" />
               <DownloadButton text={yaml} />
             </div>
           </div>
@@ -198,7 +198,7 @@ export function ProjectedBuilder({
             <code data-testid="oc-command" className="rounded bg-slate-100 px-2 py-1 text-sm text-slate-900">
               $ {ocCreateCommand(form.namespace)}
             </code>
-            <CopyButton text={ocCreateCommand(form.namespace)} label="Copy command" testId="copy-command" />
+            <CopyButton text={ocCreateCommand(form.namespace)} label="Copy command" testId="copy-command" className="px-3 py-1.5 text-sm" />
           </div>
         </div>
         <CreatePanel form={form} blocked={blocked} access={access} onFieldErrors={setServerErrors} onCreated={onCreated} />

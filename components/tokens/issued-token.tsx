@@ -1,6 +1,6 @@
 // The token the cluster just issued, shown once: copy it or open it in the inspector (through the
 // URL fragment, which browsers never send to a server). It lives only in this component's state.
-import { CopyButton } from './copy-button';
+import { CopyButton } from '@/components/ui/copy-button';
 
 export interface Issued {
   token: string;

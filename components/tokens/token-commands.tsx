@@ -1,6 +1,6 @@
 // The command lines equivalent to the form, updated as the form changes.
 import { createTokenCommand, type TokenCommandInput } from './commands';
-import { CopyButton } from './copy-button';
+import { CopyButton } from '@/components/ui/copy-button';
 
 export function TokenCommands({ input }: { input: TokenCommandInput }) {
   return (

@@ -1,7 +1,8 @@
-// Copies a text to the clipboard and says so (for a screen reader too).
+'use client';
+// Copies a text (a token, the YAML, a command) to the clipboard and says so, for a screen reader too.
 import { useState } from 'react';
 
-export function CopyButton({ text, label = 'Copy', className = '' }: { text: string; label?: string; className?: string }) {
+export function CopyButton({ text, label = 'Copy', testId, className = 'px-2.5 py-1 text-xs' }: { text: string; label?: string; testId?: string; className?: string }) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   async function copy() {
     try {
@@ -16,7 +17,8 @@ export function CopyButton({ text, label = 'Copy', className = '' }: { text: str
     <button
       type="button"
       onClick={copy}
-      className={`rounded-md border border-slate-300 bg-white px-2.5 py-1 text-xs font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${className}`}
+      data-testid={testId}
+      className={`rounded-md border border-slate-300 bg-white font-medium text-slate-800 hover:bg-slate-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-sky-500 ${className}`}
     >
       <span aria-live="polite">{state === 'copied' ? 'Copied' : state === 'failed' ? 'Copy failed: select and copy by hand' : label}</span>
     </button>
