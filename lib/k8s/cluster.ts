@@ -94,6 +94,23 @@ export async function fetchClusterInfo(conn: Connection = getConnection()): Prom
   }
 }
 
+// Every page shows the cluster's identity; the version and API groups change only on upgrade, so
+// they are read at most every 30 s per server, not on every render (the dashboard must never be
+// what loads an API server). Failures are not cached: the next render tries again.
+const INFO_TTL_MS = 30_000;
+const infoCache = ((globalThis as unknown as { __btdClusterInfo?: Map<string, { at: number; info: Promise<ClusterInfo> }> }).__btdClusterInfo ??= new Map());
+
+function cachedClusterInfo(conn: Connection): Promise<ClusterInfo> {
+  const target = clusterTarget(conn);
+  const key = `${target.context} ${target.server}`;
+  const hit = infoCache.get(key);
+  if (hit && Date.now() - hit.at < INFO_TTL_MS) return hit.info;
+  const info = fetchClusterInfo(conn);
+  infoCache.set(key, { at: Date.now(), info });
+  info.catch(() => infoCache.delete(key));
+  return info;
+}
+
 /**
  * Never throws: the cluster info, or the error with as much of the target as is known.
  * Deduplicated per request (layout and page both ask) with React's cache.
@@ -106,7 +123,7 @@ export const getClusterStatus = cache(async (): Promise<ClusterStatus> => {
     return { ok: false, target: null, error: toClusterError(err).info() };
   }
   try {
-    return { ok: true, info: await fetchClusterInfo(conn) };
+    return { ok: true, info: await cachedClusterInfo(conn) };
   } catch (err) {
     const e = err instanceof ClusterError ? err : toClusterError(err);
     return { ok: false, target: clusterTarget(conn), error: e.info() };
