@@ -4,12 +4,14 @@ import type { Metadata } from 'next';
 import { ClusterProblem } from '@/components/layout/cluster-problem';
 import { NodeSummary, summaryText } from '@/components/nodes/node-summary';
 import { NodeTable } from '@/components/nodes/node-table';
+import { OverviewWorkflow } from '@/components/restart/overview-workflow';
 import { OverviewIssuer } from '@/components/rollout/overview-issuer';
 import { OverviewRollout } from '@/components/rollout/overview-rollout';
 import { OverviewWarnings, type OverviewWarningsProps } from '@/components/rollout/overview-warnings';
 import { redirectIfSessionRejected, requireSession } from '@/lib/auth/guard';
 import { clusterTarget, getClusterStatus, listNodes, summarizeNodes, toClusterError, type ClusterError, type NodeDto } from '@/lib/k8s';
 import { readIssuerState } from '@/lib/k8s/issuer';
+import { getWorkflowEngine } from '@/lib/workflows';
 import { clusterClockFor, countPodsStartedBefore, getRollout, issuerChangedAt, type ClusterClockSample, type OldPodCount, type RolloutDto } from '@/lib/k8s/rollout';
 
 export const dynamic = 'force-dynamic';
@@ -35,7 +37,7 @@ export default async function OverviewPage() {
   }
   const info = status.info;
   const summary = summarizeNodes(nodes);
-  const [rollout, configuredIssuer] = await Promise.all([
+  const [rollout, configuredIssuer, workflow] = await Promise.all([
     rolloutSection(kubeConfig, session.sid),
     // The issuer the Authentication object asks for (lib/k8s/issuer); the card notes when it is not active yet.
     info.flavor === 'openshift'
@@ -44,6 +46,8 @@ export default async function OverviewPage() {
           () => null,
         )
       : Promise.resolve(null),
+    // A running (or paused) restart workflow gets a one-line card; no workflow state is no card.
+    getWorkflowEngine().then((e) => e.current(), () => null).then((w) => (w && (w.status === 'running' || w.status === 'paused') ? w : null), () => null),
   ]);
   const platform =
     info.flavor === 'openshift' ? `OpenShift${info.openshiftVersion ? ` ${info.openshiftVersion}` : ''}` : 'Kubernetes';
@@ -57,6 +61,7 @@ export default async function OverviewPage() {
           {info.kubernetesVersion || 'version unknown'}.
         </p>
       </div>
+      {workflow && <OverviewWorkflow state={workflow} />}
       {rollout.warnings && <OverviewWarnings {...rollout.warnings} />}
       {rollout.dto ? (
         <div className="grid gap-4 lg:grid-cols-2">

@@ -25,7 +25,12 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       build: 'auto',
       demoSizing: { port: 0, speed: Number(process.env.DEMO_SPEED) || 60 },
     },
-    { output: 'buffer', log: (l) => console.log(`[e2e setup] ${l}`) },
+    {
+      output: 'buffer',
+      log: (l) => console.log(`[e2e setup] ${l}`),
+      // The demo clock runs 60× faster: the restart workflows poll often and hand over quickly.
+      env: { BTD_WORKFLOW_POLL_MS: process.env.BTD_WORKFLOW_POLL_MS || '200', BTD_WORKFLOW_LEASE_SECONDS: process.env.BTD_WORKFLOW_LEASE_SECONDS || '5' },
+    },
   );
   const demo = launched.demo!;
   Object.assign(process.env, {

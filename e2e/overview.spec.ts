@@ -59,19 +59,23 @@ test('the header says which cluster: DEMO badge, context, server URL, OpenShift 
   await expect(header.getByTestId('cluster-flavor')).toContainText(version.gitVersion);
 });
 
-test('navigation: Overview is current, the built areas are links, the areas to come are disabled and marked soon', async ({ page }) => {
+test('navigation: Overview is current, every area is a link, none is disabled any more', async ({ page }) => {
   await page.goto('/');
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'Overview' })).toHaveAttribute('aria-current', 'page');
-  for (const [label, href] of [['Tokens', '/tokens'], ['Issuer', '/issuer'], ['Rollout', '/rollout'], ['Projected volumes', '/projected']]) {
-    await expect(nav.getByRole('link', { name: label })).toHaveAttribute('href', href!);
+  const areas: [string, string][] = [['Tokens', '/tokens'], ['Issuer', '/issuer'], ['Rollout', '/rollout'], ['Restart', '/restart'], ['Projected volumes', '/projected']];
+  for (const [label, href] of areas) {
+    await expect(nav.getByRole('link', { name: label })).toHaveAttribute('href', href);
+    await expect(nav.getByRole('link', { name: label })).not.toHaveAttribute('aria-current', 'page');
   }
-  for (const label of ['Restart']) {
-    const item = nav.locator('[aria-disabled="true"]', { hasText: label });
-    await expect(item).toBeVisible();
-    await expect(item).toContainText('soon');
-    await expect(nav.getByRole('link', { name: label })).toHaveCount(0);
-  }
+  await expect(nav.getByRole('link')).toHaveCount(areas.length + 1);
+  await expect(nav.locator('[aria-disabled="true"]')).toHaveCount(0);
+  await expect(nav).not.toContainText('soon');
+  // A link leads to its page and becomes the current one.
+  await nav.getByRole('link', { name: 'Restart' }).click();
+  await expect(page).toHaveURL(/\/restart$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Restart workloads' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Restart' })).toHaveAttribute('aria-current', 'page');
 });
 
 test('an unknown page gets the 404 page inside the shell', async ({ page }) => {

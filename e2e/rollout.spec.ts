@@ -134,14 +134,14 @@ test('an issuer change rolls out live on /rollout, node by node, in the clusterâ
   await expect(page.getByTestId('progressing-reason-note')).toHaveText('reason');
   await expect(page.getByTestId('live-state')).toHaveText('live');
 
-  // The done banner: the previous issuer's trust, counting down, and the restart step (not built yet).
+  // The done banner: the previous issuer's trust, counting down, and the way to the restart workflows.
   const banner = page.getByTestId('complete-banner');
   await expect(banner).toContainText(`Every control-plane node runs revision ${newRevision}`);
   await expect(banner.getByTestId('previous-issuer-trust')).toContainText(oldActive);
   // Less than 24 h left: measured on the cluster's clock (the demo's runs 60Ã— faster), not the browser's.
   await expect(banner.getByTestId('trust-countdown')).toHaveText(/^(?:1?\d|2[0-3])h \d\dm \d\ds$/);
-  await expect(banner.getByTestId('restart-link')).toHaveText(/coming soon/);
-  await expect(banner.getByRole('link')).toHaveCount(0);
+  await expect(banner.getByTestId('restart-link')).toHaveText('Restart workflows');
+  await expect(banner.getByRole('link', { name: 'Restart workflows' })).toHaveAttribute('href', '/restart');
   // The chart drew a segment of the new revision for every node.
   for (const node of cpNodes) {
     await expect(page.locator(`[data-testid="chart-lane"][data-node="${node}"] [data-testid="chart-segment"][data-revision="${newRevision}"]`)).toHaveCount(1);

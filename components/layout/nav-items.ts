@@ -10,6 +10,6 @@ export const NAV_ITEMS: NavItem[] = [
   { href: '/tokens', label: 'Tokens', ready: true },
   { href: '/issuer', label: 'Issuer', ready: true },
   { href: '/rollout', label: 'Rollout', ready: true },
-  { href: '/restart', label: 'Restart', ready: false },
+  { href: '/restart', label: 'Restart', ready: true },
   { href: '/projected', label: 'Projected volumes', ready: true },
 ];

@@ -1,5 +1,6 @@
 // When every node runs the latest revision: the next step (restart pods or nodes so that every
 // workload gets a token from the new issuer) and how long the previous issuer stays trusted.
+import Link from 'next/link';
 import type { RolloutDto } from '@/lib/k8s/rollout';
 import { formatCountdown, formatUtc } from './format';
 
@@ -26,9 +27,7 @@ export function CompleteBanner({ dto, now }: { dto: RolloutDto; now: number | nu
           </p>
           <p>
             Next: make every workload get a token from the new issuer by restarting its pods, or by a rolling node restart.{' '}
-            <span data-testid="restart-link" aria-disabled="true" className="cursor-not-allowed rounded bg-white px-2 py-0.5 font-medium text-slate-500 ring-1 ring-slate-300">
-              Restart workflows — coming soon
-            </span>
+            <Link data-testid="restart-link" href="/restart" className="rounded bg-white px-2 py-0.5 font-medium text-sky-800 underline ring-1 ring-emerald-300">Restart workflows</Link>
           </p>
         </>
       ) : (
