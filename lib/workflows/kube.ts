@@ -28,6 +28,8 @@ import {
 import { requestOptions } from '@/lib/k8s/connection';
 import { listAllPages } from '@/lib/k8s/paginate';
 
+const WORKFLOW_MAX_PAGES = 1000;
+
 /** HTTP status of a client-node ApiException, or undefined for network errors. */
 export function httpStatus(err: unknown): number | undefined {
   if (err && typeof err === 'object' && typeof (err as { code?: unknown }).code === 'number') return (err as { code: number }).code;
@@ -85,8 +87,10 @@ export class Kube {
   }
 
   private async all<T>(fetch: (p: { limit: number; _continue?: string }) => Promise<{ items: T[]; metadata?: { _continue?: string } }>): Promise<T[]> {
-    const { items, truncated } = await listAllPages(fetch, { pageSize: this.pageSize });
-    if (truncated) throw new Error('The list is larger than the dashboard reads at once (100 000 objects); narrow the selection.');
+    // A plan must see every object it will touch, so workflows read further than a page would
+    // (1,000 pages of 500: half a million objects) before giving up.
+    const { items, truncated } = await listAllPages(fetch, { pageSize: this.pageSize, maxPages: WORKFLOW_MAX_PAGES });
+    if (truncated) throw new Error(`The list is larger than a workflow reads at once (${WORKFLOW_MAX_PAGES * this.pageSize} objects); narrow the selection.`);
     return items;
   }
 

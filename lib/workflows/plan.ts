@@ -3,7 +3,7 @@
 // must be allowed. Pure (snapshot in, Plan out), so ordering and scope are unit-tested.
 import { drainDecision, podCategory } from './classify';
 import { namespacesInScope, namespaceWork, nodesInScope } from './scope';
-import { pdbsFor, type ClusterSnapshot } from './snapshot';
+import { inNamespace, pdbsFor, podsOnNode, type ClusterSnapshot } from './snapshot';
 import {
   DEFAULT_NODE_OPTIONS,
   DEFAULT_POD_OPTIONS,
@@ -88,7 +88,7 @@ export function nodeSteps(node: string, o: NodeRestartOptions): StepRecord[] {
 export function planNodeRestart(snap: ClusterSnapshot, o: NodeRestartOptions, ctx: PlanContext): Plan {
   const scoped = nodesInScope(snap, o);
   const nodes: PlannedNode[] = scoped.map((n) => {
-    const pods = snap.pods.filter((p) => p.spec?.nodeName === n.name && !p.metadata?.deletionTimestamp);
+    const pods = podsOnNode(snap, n.name).filter((p) => !p.metadata?.deletionTimestamp);
     const pn: PlannedNode = { name: n.name, role: n.role, ready: n.ready, alreadyCordoned: n.cordoned, evict: 0, daemonSetPods: 0, mirrorPods: 0, blockedPods: [], pdbs: [] };
     const pdbs = new Set<string>();
     for (const p of pods) {
@@ -98,7 +98,7 @@ export function planNodeRestart(snap: ClusterSnapshot, o: NodeRestartOptions, ct
       else if (cat === 'mirror') pn.mirrorPods++;
       else if (d.action === 'refuse') pn.blockedPods.push(`${p.metadata?.namespace}/${p.metadata?.name}: ${d.why}`);
       else pn.evict++;
-      if (d.action === 'evict') for (const b of pdbsFor(p, snap.pdbs)) pdbs.add(`${b.metadata?.namespace}/${b.metadata?.name}`);
+      if (d.action === 'evict') for (const b of pdbsFor(p, inNamespace(snap, p.metadata?.namespace ?? '').pdbs)) pdbs.add(`${b.metadata?.namespace}/${b.metadata?.name}`);
     }
     pn.pdbs = [...pdbs].sort();
     return pn;

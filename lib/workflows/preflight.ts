@@ -4,7 +4,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { controllerOf, drainDecision, hasEmptyDir, podCategory, workloadOf } from './classify';
 import { namespacesInScope, namespaceWork, nodesInScope } from './scope';
-import { apiServerRollout, pdbsFor, replicaSetOwners, type ClusterSnapshot } from './snapshot';
+import { apiServerRollout, inNamespace, pdbsFor, replicaSetOwners, type ClusterSnapshot } from './snapshot';
 import type { Finding, NodeRestartOptions, PodRestartOptions, PreflightResult, WorkflowKind } from './types';
 
 const LIST_MAX = 50;
@@ -123,7 +123,7 @@ export function preflight(kind: WorkflowKind, options: NodeRestartOptions | PodR
   const blockedPdbs = new Map<string, string>();
   for (const p of touched) {
     if (podCategory(p) === 'daemonset' || podCategory(p) === 'mirror') continue;
-    for (const b of pdbsFor(p, snap.pdbs)) {
+    for (const b of pdbsFor(p, inNamespace(snap, p.metadata?.namespace ?? '').pdbs)) {
       if ((b.status?.disruptionsAllowed ?? 0) <= 0) blockedPdbs.set(`${b.metadata?.namespace}/${b.metadata?.name}`, `${b.status?.currentHealthy ?? 0}/${b.status?.desiredHealthy ?? 0}`);
     }
   }
@@ -147,10 +147,10 @@ export function preflight(kind: WorkflowKind, options: NodeRestartOptions | PodR
     const w = workloadOf(p, rsOwner);
     const ns = p.metadata?.namespace;
     if (w.kind === 'Deployment') {
-      const d = snap.deployments.find((x) => x.metadata?.namespace === ns && x.metadata?.name === w.name);
+      const d = inNamespace(snap, ns ?? '').deployments.find((x) => x.metadata?.name === w.name);
       if ((d?.spec?.replicas ?? 0) === 1 && (nodeRestart || (options as PodRestartOptions).mode === 'procedure' || d?.spec?.strategy?.type === 'Recreate')) single.add(`${ns}/deployment/${w.name}`);
     } else if (w.kind === 'StatefulSet') {
-      const s = snap.statefulSets.find((x) => x.metadata?.namespace === ns && x.metadata?.name === w.name);
+      const s = inNamespace(snap, ns ?? '').statefulSets.find((x) => x.metadata?.name === w.name);
       if ((s?.spec?.replicas ?? 0) === 1) single.add(`${ns}/statefulset/${w.name}`);
     }
   }

@@ -3,7 +3,7 @@
 // Shared by the plan (what the user reads), the preflight (what could go wrong) and the steps.
 import type { V1Pod } from '@kubernetes/client-node';
 import { controllerOf, isPlatformNamespace, matchesAny, nodeReady, nodeRoleOf, orderNodes, podCategory, podStartMs, workloadOf } from './classify';
-import { replicaSetOwners, type ClusterSnapshot } from './snapshot';
+import { inNamespace, replicaSetOwners, type ClusterSnapshot } from './snapshot';
 import type { NodeRestartOptions, PlannedWorkload, PodRestartOptions } from './types';
 
 export interface ScopedNode {
@@ -69,8 +69,9 @@ const isOld = (pod: V1Pod, cutoffMs: number | null) => {
 
 /** What a pod restart does in one namespace (pure). `cutoffMs` limits it to pods started before. */
 export function namespaceWork(snap: ClusterSnapshot, namespace: string, opts: Pick<PodRestartOptions, 'mode'>, cutoffMs: number | null): NamespaceWork {
-  const pods = snap.pods.filter((p) => p.metadata?.namespace === namespace && !p.metadata?.deletionTimestamp);
-  const rsOwner = replicaSetOwners(snap.replicaSets.filter((r) => r.metadata?.namespace === namespace));
+  const here = inNamespace(snap, namespace);
+  const pods = here.pods.filter((p) => !p.metadata?.deletionTimestamp);
+  const rsOwner = replicaSetOwners(here.replicaSets);
   const work: NamespaceWork = { namespace, workloads: [], controlledPods: [], leftAlone: [], allPods: [] };
   if (opts.mode === 'procedure') {
     work.allPods = pods.filter((p) => isOld(p, cutoffMs));
@@ -96,7 +97,7 @@ export function namespaceWork(snap: ClusterSnapshot, namespace: string, opts: Pi
       if (isOld(p, cutoffMs)) work.controlledPods.push(p);
     }
   }
-  for (const d of snap.deployments.filter((x) => x.metadata?.namespace === namespace)) {
+  for (const d of here.deployments) {
     const name = d.metadata!.name!;
     const replicas = d.spec?.replicas ?? 1;
     if (replicas === 0 || !oldBy.get(`Deployment/${name}`)) continue;
@@ -107,7 +108,7 @@ export function namespaceWork(snap: ClusterSnapshot, namespace: string, opts: Pi
       ...(recreate ? { risk: 'strategy Recreate: all its pods stop before new ones start' } : replicas === 1 ? { risk: 'one replica: served by the new pod once it is ready (surge)' } : {}),
     });
   }
-  for (const s of snap.statefulSets.filter((x) => x.metadata?.namespace === namespace)) {
+  for (const s of here.statefulSets) {
     const name = s.metadata!.name!;
     const replicas = s.spec?.replicas ?? 1;
     if (replicas === 0 || !oldBy.get(`StatefulSet/${name}`)) continue;
@@ -119,7 +120,7 @@ export function namespaceWork(snap: ClusterSnapshot, namespace: string, opts: Pi
       ...(replicas === 1 ? { risk: 'one replica: down while its pod restarts' } : {}),
     });
   }
-  for (const ds of snap.daemonSets.filter((x) => x.metadata?.namespace === namespace)) {
+  for (const ds of here.daemonSets) {
     const name = ds.metadata!.name!;
     if (!oldBy.get(`DaemonSet/${name}`)) continue;
     const onDelete = ds.spec?.updateStrategy?.type === 'OnDelete';

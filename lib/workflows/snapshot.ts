@@ -59,6 +59,66 @@ export function selectorMatches(sel: V1LabelSelector | undefined, labels: Record
   return true;
 }
 
+/** A snapshot's objects grouped by namespace and pods by node, built once per snapshot. */
+export interface NamespaceBucket {
+  pods: V1Pod[];
+  pdbs: V1PodDisruptionBudget[];
+  deployments: V1Deployment[];
+  statefulSets: V1StatefulSet[];
+  daemonSets: V1DaemonSet[];
+  replicaSets: V1ReplicaSet[];
+}
+
+interface SnapshotIndex {
+  byNamespace: Map<string, NamespaceBucket>;
+  podsByNode: Map<string, V1Pod[]>;
+}
+
+const EMPTY_BUCKET: NamespaceBucket = { pods: [], pdbs: [], deployments: [], statefulSets: [], daemonSets: [], replicaSets: [] };
+const indexes = new WeakMap<ClusterSnapshot, SnapshotIndex>();
+
+// Plans walk every namespace and every node; at 100,000 pods, filtering the whole snapshot inside
+// those loops is ~10^8 checks, so the grouping happens once.
+function indexOf(snap: ClusterSnapshot): SnapshotIndex {
+  let idx = indexes.get(snap);
+  if (idx) return idx;
+  const byNamespace = new Map<string, NamespaceBucket>();
+  const bucket = (ns: string | undefined) => {
+    const key = ns ?? '';
+    let b = byNamespace.get(key);
+    if (!b) byNamespace.set(key, (b = { pods: [], pdbs: [], deployments: [], statefulSets: [], daemonSets: [], replicaSets: [] }));
+    return b;
+  };
+  const podsByNode = new Map<string, V1Pod[]>();
+  for (const p of snap.pods) {
+    bucket(p.metadata?.namespace).pods.push(p);
+    const node = p.spec?.nodeName;
+    if (node) {
+      const list = podsByNode.get(node);
+      if (list) list.push(p);
+      else podsByNode.set(node, [p]);
+    }
+  }
+  for (const o of snap.pdbs) bucket(o.metadata?.namespace).pdbs.push(o);
+  for (const o of snap.deployments) bucket(o.metadata?.namespace).deployments.push(o);
+  for (const o of snap.statefulSets) bucket(o.metadata?.namespace).statefulSets.push(o);
+  for (const o of snap.daemonSets) bucket(o.metadata?.namespace).daemonSets.push(o);
+  for (const o of snap.replicaSets) bucket(o.metadata?.namespace).replicaSets.push(o);
+  idx = { byNamespace, podsByNode };
+  indexes.set(snap, idx);
+  return idx;
+}
+
+/** The snapshot's objects in one namespace (read only). */
+export function inNamespace(snap: ClusterSnapshot, namespace: string): NamespaceBucket {
+  return indexOf(snap).byNamespace.get(namespace) ?? EMPTY_BUCKET;
+}
+
+/** The snapshot's pods bound to one node (read only). */
+export function podsOnNode(snap: ClusterSnapshot, node: string): V1Pod[] {
+  return indexOf(snap).podsByNode.get(node) ?? [];
+}
+
 export function pdbsFor(pod: V1Pod, pdbs: V1PodDisruptionBudget[]): V1PodDisruptionBudget[] {
   return pdbs.filter((b) => b.metadata?.namespace === pod.metadata?.namespace && selectorMatches(b.spec?.selector, pod.metadata?.labels));
 }
