@@ -67,6 +67,18 @@ async function waitIdle(page: Page, cluster: DemoClusterInfo): Promise<void> {
     )
     .toBe(true);
   await expect.poll(async () => rolloutSettled(await cluster.api<Kas>(KAS_PATH)), { timeout: 60_000 }).toBe(true);
+  // Other specs change the issuer: the operator's last installer pod may still be finishing, and the
+  // drain would refuse it (no controller). An admin waits for a clean preflight too.
+  await expect
+    .poll(
+      async () => {
+        const r = await page.request.get('/api/restart/plan?kind=rolling-node-restart');
+        const body = (await r.json()) as { preflight?: { findings?: { id: string; blocks: boolean }[] } };
+        return (body.preflight?.findings ?? []).filter((f) => f.blocks).map((f) => f.id);
+      },
+      { timeout: 60_000, intervals: [500] },
+    )
+    .toEqual([]);
 }
 
 test.beforeEach(async ({ page, baseURL, demoCluster }) => {

@@ -102,6 +102,8 @@ interface InFlight {
   target: number;
   phase: 'installing' | 'backoff' | 'restarting';
   timer?: TimerHandle;
+  /** The installer pod of this attempt, finished when a newer revision takes the node over. */
+  podName?: string;
 }
 
 const ISSUER_COMPONENT = 'kube-apiserver-operator-serviceaccountissuer-controller';
@@ -530,6 +532,9 @@ export class KubeAPIServerOperator {
       if (f.target < latest && f.phase !== 'restarting') {
         f.timer?.cancel();
         this.inflight = undefined;
+        // The superseded installer still runs to its end, as a real one does; it must not be left
+        // Running forever (a drain would refuse it: it has no controller).
+        if (f.phase === 'installing' && f.podName) this.finishInstallerPod(f.podName, true);
         const idx = nodes.findIndex((n) => n.nodeName === f.node);
         if (idx >= 0) this.startNode(idx, latest, `node ${f.node} is progressing towards ${f.target}`);
       }
@@ -603,7 +608,7 @@ export class KubeAPIServerOperator {
     const fault = this.faults.get(ns.nodeName);
     const willFail = !!fault && fault.remaining > 0 && fault.reason === 'InstallerFailed';
     this.createInstallerPod(podName, ns.nodeName, target);
-    const f: InFlight = { node: ns.nodeName, target, phase: 'installing' };
+    const f: InFlight = { node: ns.nodeName, target, phase: 'installing', podName };
     this.inflight = f;
     f.timer = this.later(
       () => {

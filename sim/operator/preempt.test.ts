@@ -95,6 +95,10 @@ describe('kube-apiserver operator: preemption, legacy wording, NotReady nodes', 
     expect(done.nodeStatuses?.[0]).toEqual({ nodeName: 'cp-0', currentRevision: 13, targetRevision: 0 });
     expect(cond(done, 'NodeInstallerDegraded')?.status).toBe('False');
     expect(c.serviceAccountIssuers()).toEqual(['https://two.example.com', 'https://one.example.com', 'https://kubernetes.default.svc']);
+    // No installer is left running once the rollout is done (a drain would refuse such a pod).
+    const installers = c.store.list('pods', { namespace: 'openshift-kube-apiserver' }).filter((p) => p.metadata.name?.startsWith('installer-'));
+    expect(installers.length).toBeGreaterThan(0);
+    expect(installers.filter((p) => !['Succeeded', 'Failed'].includes((p.status as { phase?: string } | undefined)?.phase ?? '')).map((p) => p.metadata.name)).toEqual([]);
   }, 60_000);
 
   it('a NotReady master degrades NodeControllerDegraded and holds the rollout until it is back', async () => {
