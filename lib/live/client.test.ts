@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { startTestCluster, type TestCluster } from '../../sim/testing';
+import { installRbac } from '../../sim/rbac/install';
 import { StaticTokenAuthenticator } from '../../sim/auth';
 import { connectLive, type LiveClient, type LiveView } from './client';
 import { LiveHub } from './hub';
@@ -102,7 +103,10 @@ function connect(as: string, opts: Parameters<typeof connectLive>[1] = {}) {
 }
 
 beforeAll(async () => {
-  c = await startTestCluster({ nodes: 4, namespaces: 1, podsPerNamespace: 1 });
+  // A quiet cluster (RBAC only, no kubelets): these tests count every event, and node heartbeats
+  // would add their own.
+  c = await startTestCluster({ nodes: 4, namespaces: 1, podsPerNamespace: 1, bare: true });
+  installRbac(c);
   c.server.addAuthenticator(
     new StaticTokenAuthenticator([
       { token: 'nobody-token-0123456789', user: { username: 'nobody', groups: ['system:authenticated'] } },

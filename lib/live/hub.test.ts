@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { startTestCluster, kubeConfigFor, type TestCluster } from '../../sim/testing';
+import { installRbac } from '../../sim/rbac/install';
 import { StaticTokenAuthenticator } from '../../sim/auth';
 import { LiveForbiddenError, LiveHub, type Subscriber, type WatchTarget } from './hub';
 import { listWatchAuthorizer, resourceOfPath } from './sse';
@@ -69,7 +70,10 @@ const label = (name: string, value: string) =>
 const labelOf = (o: KubeObject | undefined) => (o?.metadata as { labels?: Record<string, string> } | undefined)?.labels?.['btd.test/live'];
 
 beforeAll(async () => {
-  c = await startTestCluster({ nodes: 6, namespaces: 1, podsPerNamespace: 1 });
+  // A quiet cluster (RBAC only, no kubelets): these tests count every event, and node heartbeats
+  // would add their own.
+  c = await startTestCluster({ nodes: 6, namespaces: 1, podsPerNamespace: 1, bare: true });
+  installRbac(c);
   c.server.addAuthenticator(
     new StaticTokenAuthenticator([
       { token: 'nobody-token-0123456789', user: { username: 'nobody', groups: ['system:authenticated'] } },

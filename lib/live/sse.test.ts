@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { startTestCluster, type TestCluster } from '../../sim/testing';
+import { installRbac } from '../../sim/rbac/install';
 import { StaticTokenAuthenticator } from '../../sim/auth';
 import { LiveHub, type WatchTarget } from './hub';
 import { decodeMultiId, listWatchAuthorizer, liveMultiEventsResponse, liveMultiPollResponse, livePollResponse, liveEventsResponse, resourceOfPath } from './sse';
@@ -64,7 +65,10 @@ const label = (name: string, value: string) =>
   });
 
 beforeAll(async () => {
-  c = await startTestCluster({ nodes: 4, namespaces: 1, podsPerNamespace: 1 });
+  // A quiet cluster (RBAC only, no kubelets): these tests count every event, and node heartbeats
+  // would add their own.
+  c = await startTestCluster({ nodes: 4, namespaces: 1, podsPerNamespace: 1, bare: true });
+  installRbac(c);
   c.server.addAuthenticator(
     new StaticTokenAuthenticator([
       { token: 'nobody-token-0123456789', user: { username: 'nobody', groups: ['system:authenticated'] } },
