@@ -6,9 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { startTestCluster, type TestCluster } from '../../sim/testing';
-import { installRbac } from '../../sim/rbac/install';
-import { StaticTokenAuthenticator } from '../../sim/auth';
+import type { TestCluster } from '../../sim/testing';
+import { startLiveTestCluster } from './test-cluster';
 import { connectLive, type LiveClient, type LiveView } from './client';
 import { LiveHub } from './hub';
 import { listWatchAuthorizer, liveMultiEventsResponse, livePollResponse, liveEventsResponse, resourceOfPath } from './sse';
@@ -103,24 +102,7 @@ function connect(as: string, opts: Parameters<typeof connectLive>[1] = {}) {
 }
 
 beforeAll(async () => {
-  // A quiet cluster (RBAC only, no kubelets): these tests count every event, and node heartbeats
-  // would add their own.
-  c = await startTestCluster({ nodes: 4, namespaces: 1, podsPerNamespace: 1, bare: true });
-  installRbac(c);
-  c.server.addAuthenticator(
-    new StaticTokenAuthenticator([
-      { token: 'nobody-token-0123456789', user: { username: 'nobody', groups: ['system:authenticated'] } },
-      { token: 'lister-token-0123456789', user: { username: 'lister', groups: ['system:authenticated'] } },
-    ]),
-  );
-  c.store.create('clusterroles.rbac.authorization.k8s.io', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'node-lister' }, rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }] });
-  c.store.create('clusterrolebindings.rbac.authorization.k8s.io', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'lister-node-lister' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-lister' },
-    subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'lister' }],
-  });
+  c = await startLiveTestCluster(4);
   hub = new LiveHub({ lingerMs: 100, informer: { backoff: { baseMs: 20, capMs: 100 } } });
   server = http.createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {

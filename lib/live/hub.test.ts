@@ -4,9 +4,8 @@
 // walked with continue, resume sends only the missed changes, and refused users attach nothing.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { startTestCluster, kubeConfigFor, type TestCluster } from '../../sim/testing';
-import { installRbac } from '../../sim/rbac/install';
-import { StaticTokenAuthenticator } from '../../sim/auth';
+import { kubeConfigFor, type TestCluster } from '../../sim/testing';
+import { startLiveTestCluster } from './test-cluster';
 import { LiveForbiddenError, LiveHub, type Subscriber, type WatchTarget } from './hub';
 import { listWatchAuthorizer, resourceOfPath } from './sse';
 import { startCutProxy, waitFor } from './test-utils';
@@ -70,29 +69,7 @@ const label = (name: string, value: string) =>
 const labelOf = (o: KubeObject | undefined) => (o?.metadata as { labels?: Record<string, string> } | undefined)?.labels?.['btd.test/live'];
 
 beforeAll(async () => {
-  // A quiet cluster (RBAC only, no kubelets): these tests count every event, and node heartbeats
-  // would add their own.
-  c = await startTestCluster({ nodes: 6, namespaces: 1, podsPerNamespace: 1, bare: true });
-  installRbac(c);
-  c.server.addAuthenticator(
-    new StaticTokenAuthenticator([
-      { token: 'nobody-token-0123456789', user: { username: 'nobody', groups: ['system:authenticated'] } },
-      { token: 'lister-token-0123456789', user: { username: 'lister', groups: ['system:authenticated'] } },
-    ]),
-  );
-  c.store.create('clusterroles.rbac.authorization.k8s.io', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: 'node-lister' },
-    rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }],
-  });
-  c.store.create('clusterrolebindings.rbac.authorization.k8s.io', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'lister-node-lister' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-lister' },
-    subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'lister' }],
-  });
+  c = await startLiveTestCluster(6);
 });
 
 afterEach(async () => {

@@ -4,9 +4,8 @@
 // the poll fallback, and the poll response through the user's own list.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AuthorizationV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { startTestCluster, type TestCluster } from '../../sim/testing';
-import { installRbac } from '../../sim/rbac/install';
-import { StaticTokenAuthenticator } from '../../sim/auth';
+import type { TestCluster } from '../../sim/testing';
+import { startLiveTestCluster } from './test-cluster';
 import { LiveHub, type WatchTarget } from './hub';
 import { decodeMultiId, listWatchAuthorizer, liveMultiEventsResponse, liveMultiPollResponse, livePollResponse, liveEventsResponse, resourceOfPath } from './sse';
 import { SseReader, waitFor } from './test-utils';
@@ -65,29 +64,7 @@ const label = (name: string, value: string) =>
   });
 
 beforeAll(async () => {
-  // A quiet cluster (RBAC only, no kubelets): these tests count every event, and node heartbeats
-  // would add their own.
-  c = await startTestCluster({ nodes: 4, namespaces: 1, podsPerNamespace: 1, bare: true });
-  installRbac(c);
-  c.server.addAuthenticator(
-    new StaticTokenAuthenticator([
-      { token: 'nobody-token-0123456789', user: { username: 'nobody', groups: ['system:authenticated'] } },
-      { token: 'lister-token-0123456789', user: { username: 'lister', groups: ['system:authenticated'] } },
-    ]),
-  );
-  c.store.create('clusterroles.rbac.authorization.k8s.io', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRole',
-    metadata: { name: 'node-lister' },
-    rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list'] }],
-  });
-  c.store.create('clusterrolebindings.rbac.authorization.k8s.io', {
-    apiVersion: 'rbac.authorization.k8s.io/v1',
-    kind: 'ClusterRoleBinding',
-    metadata: { name: 'lister-node-lister' },
-    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'node-lister' },
-    subjects: [{ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'lister' }],
-  });
+  c = await startLiveTestCluster(4);
 });
 
 afterEach(async () => {
