@@ -2,7 +2,7 @@
 // ?id=... the full record of one (steps with times and outcomes, the audit log).
 import { jsonError, withSession } from '@/lib/auth/guard';
 import { getWorkflowEngine } from '@/lib/workflows';
-import { json, workflowFailure } from '../_respond';
+import { json, workflowFailure } from '@/lib/api/workflow-response';
 
 export const dynamic = 'force-dynamic';
 

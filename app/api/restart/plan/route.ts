@@ -3,7 +3,7 @@
 // access review for every verb the workflow uses. Read-only.
 import { jsonError, withSession } from '@/lib/auth/guard';
 import { getWorkflowEngine, type WorkflowKind, type WorkflowOptions } from '@/lib/workflows';
-import { json, readDenied, workflowFailure } from '../_respond';
+import { json, readDenied, workflowFailure } from '@/lib/api/workflow-response';
 
 export const dynamic = 'force-dynamic';
 

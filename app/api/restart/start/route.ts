@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { withMutation } from '@/lib/auth/guard';
 import { getWorkflowEngine, type WorkflowOptions } from '@/lib/workflows';
-import { json, workflowFailure } from '../_respond';
+import { json, workflowFailure } from '@/lib/api/workflow-response';
 
 export const dynamic = 'force-dynamic';
 

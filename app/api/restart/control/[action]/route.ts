@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { jsonError, withMutation } from '@/lib/auth/guard';
 import { getWorkflowEngine } from '@/lib/workflows';
-import { json, workflowFailure } from '../../_respond';
+import { json, workflowFailure } from '@/lib/api/workflow-response';
 
 export const dynamic = 'force-dynamic';
 

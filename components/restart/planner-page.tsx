@@ -1,14 +1,35 @@
-// The shared body of /restart/nodes and /restart/pods: the first dry run, preflight and access
-// review on the server (so the page is useful at once), then the client planner takes over.
+// The shared page of /restart/nodes and /restart/pods: heading, then the first dry run, preflight and
+// access review on the server (so the page is useful at once), then the client planner takes over.
 import 'server-only';
+import type { ReactNode } from 'react';
+import Link from 'next/link';
 import { ClusterProblem } from '@/components/layout/cluster-problem';
 import { isActive } from '@/components/restart/format';
 import { WorkflowPlanner, type Inspection } from '@/components/restart/workflow-planner';
 import { redirectIfSessionRejected, requireSession } from '@/lib/auth/guard';
+import { readDenied } from '@/lib/api/workflow-response';
 import { getClusterStatus } from '@/lib/k8s';
 import { getWorkflowEngine, type WorkflowKind, type WorkflowState } from '@/lib/workflows';
 
-export async function PlannerPage({ kind, path }: { kind: WorkflowKind; path: string }) {
+export function PlannerPage({ kind, path, title, intro }: { kind: WorkflowKind; path: string; title: string; intro: string }) {
+  return (
+    <div className="space-y-6">
+      <div>
+        <p className="text-sm">
+          <Link href="/restart" className="text-sky-800 underline">
+            Restart
+          </Link>{' '}
+          /
+        </p>
+        <h1 className="text-2xl font-semibold tracking-tight">{title}</h1>
+        <p className="mt-1 max-w-3xl text-sm text-slate-600">{intro}</p>
+      </div>
+      <PlannerBody kind={kind} path={path} />
+    </div>
+  );
+}
+
+async function PlannerBody({ kind, path }: { kind: WorkflowKind; path: string }): Promise<ReactNode> {
   const { session, kubeConfig } = await requireSession(path);
   const status = await getClusterStatus();
   if (!status.ok) return <ClusterProblem error={status.error} target={status.target} retryHref={path} />;
@@ -18,7 +39,7 @@ export async function PlannerPage({ kind, path }: { kind: WorkflowKind; path: st
     const engine = await getWorkflowEngine();
     const access = await engine.checkAccess(kind, undefined, kubeConfig, session.sid);
     // The plan is read with the dashboard's identity: show it only to users who may read what it lists.
-    const unreadable = access.checks.filter((c) => (c.verb === 'list' || c.verb === 'get') && !c.allowed).map((c) => `${c.verb} ${c.group ? `${c.resource}.${c.group}` : c.resource}`);
+    const unreadable = readDenied(access);
     if (unreadable.length) {
       return (
         <p role="note" data-testid="plan-forbidden" className="rounded-md border border-slate-300 bg-slate-50 p-3 text-sm text-slate-800">
